@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from apps.attributes.builtins import BUILTIN_CODENAMES
 from apps.attributes.models import AttributeDefinition, AttributeType
+from apps.attributes.versions import definitions_changed
 
 
 def attribute_definitions_ensure(*, workspace_id: int, definitions: Mapping[str, str]) -> dict[str, str]:
@@ -50,6 +51,7 @@ def attribute_definitions_ensure(*, workspace_id: int, definitions: Mapping[str,
         ],
         ignore_conflicts=True,
     )
+    definitions_changed(workspace_id=workspace_id)  # bulk_create sends no post_save
     # What another writer may have inserted in between is read as it is stored, not assumed.
     stored.update(
         AttributeDefinition.objects.filter(workspace_id=workspace_id, codename__in=missing).values_list(

@@ -21,6 +21,7 @@ from apps.attributes.selectors import (
     json_key_rows,
     metric_values_unconvertible,
 )
+from apps.attributes.versions import definitions_changed
 from apps.contacts.models import Contact
 from apps.core.errors import ApplicationError, ErrorDetail, validation_error
 
@@ -48,6 +49,7 @@ def builtin_attributes_provision(*, workspace: Workspace) -> None:
             if b.codename not in existing
         ]
     )
+    definitions_changed(workspace_id=workspace.pk)  # bulk_create sends no post_save
 
 
 def _check_codename(codename: str) -> None:

@@ -148,6 +148,7 @@ class RecordResult:
     contact_public_id: str | None = None
     issues: list[Issue] = field(default_factory=list)
     lists_added: int = 0  # memberships that did not exist before (Trustmary `listsUpdated`)
+    row: dict[str, Any] | None = None  # the stored contact, with contacts_ingest(with_rows=True)
 
     @property
     def ok(self) -> bool:

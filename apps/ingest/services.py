@@ -23,13 +23,15 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import orjson
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from apps.attributes.models import AttributeDefinition, MetricDefinition
+from apps.attributes.versions import definitions_cached
 from apps.contacts.models import Contact, Customer
 from apps.ingest.prepare import Definition, Definitions, Prepared, prepare_record
 from apps.ingest.records import (
@@ -41,8 +43,11 @@ from apps.ingest.records import (
     RecordResult,
 )
 from apps.ingest.side_tables import SideTables
-from apps.ingest.sql import fetch_matching, insert_rows, update_rows
-from apps.ingest.state import STORED_COLUMNS, Slot
+from apps.ingest.sql import ReturnedLog, RowsInsert, fetch_matching, insert_rows, update_rows
+from apps.ingest.state import FETCHED_COLUMNS, STORED_COLUMNS, Slot
+
+if TYPE_CHECKING:
+    from apps.workspaces.models import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -78,17 +83,40 @@ class IngestReport:
         return out
 
 
+_DEFINITIONS_SQL = (
+    "SELECT 'a', codename, type, choices, archived, builtin FROM {attributes} WHERE workspace_id = %s "
+    "UNION ALL SELECT 'm', codename, type, NULL, archived, false FROM {metrics} WHERE workspace_id = %s"
+)
+
+
 def definitions_load(*, workspace_id: int) -> Definitions:
+    """The workspace's attribute and metric definitions, in one query. It runs on every synchronous upsert,
+    so it is plain SQL through Django's cursor (logged and counted like any query) rather than two ORM
+    queries whose compilation costs more than the database does."""
+    sql = _DEFINITIONS_SQL.format(
+        attributes=connection.ops.quote_name(AttributeDefinition._meta.db_table),
+        metrics=connection.ops.quote_name(MetricDefinition._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [workspace_id, workspace_id])
+        rows = cursor.fetchall()
     defs = Definitions()
-    for codename, type_, choices, archived, builtin in AttributeDefinition.objects.filter(
-        workspace_id=workspace_id
-    ).values_list("codename", "type", "choices", "archived", "builtin"):
-        defs.attributes[codename] = Definition(type_, tuple(choices or ()), archived, builtin)
-    for codename, type_, archived in MetricDefinition.objects.filter(workspace_id=workspace_id).values_list(
-        "codename", "type", "archived"
-    ):
-        defs.metrics[codename] = Definition(type_, (), archived)
+    for kind, codename, type_, choices, archived, builtin in rows:
+        if kind == "m":
+            defs.metrics[codename] = Definition(type_, (), bool(archived))
+            continue
+        if isinstance(choices, str | bytes):  # SQLite, and Django's psycopg setup, return JSON as text
+            choices = orjson.loads(choices)
+        defs.attributes[codename] = Definition(type_, tuple(choices or ()), bool(archived), bool(builtin))
     return defs
+
+
+def definitions_for(workspace: Workspace) -> Definitions:
+    """The workspace's definitions for its current definitions version, from this process's cache when it
+    has read them before (apps.attributes.versions): no query on the synchronous endpoints' hot path. The
+    copy is the caller's to extend (Notifuse adds the slots it provisions)."""
+    cached = definitions_cached("ingest", workspace, lambda: definitions_load(workspace_id=workspace.pk))
+    return Definitions(attributes=dict(cached.attributes), metrics=dict(cached.metrics))
 
 
 def contacts_ingest(
@@ -101,8 +129,12 @@ def contacts_ingest(
     start_index: int = 0,
     definitions: Definitions | None = None,
     on_chunk: Callable[[list[RecordResult]], None] | None = None,
+    with_rows: bool = False,
 ) -> IngestReport:
-    """Apply `records` to the workspace's contacts; one result per record, in input order."""
+    """Apply `records` to the workspace's contacts; one result per record, in input order.
+
+    With `with_rows`, each applied result carries `row`: the contact as stored by this call (every column,
+    by attname), so a synchronous endpoint can answer without reading the contact back."""
     policy = policy or MatchPolicy()
     size = chunk_size or settings.INGEST_CHUNK_SIZE
     defs = definitions if definitions is not None else definitions_load(workspace_id=workspace_id)
@@ -112,7 +144,7 @@ def contacts_ingest(
     index = start_index
 
     def flush() -> None:
-        results = _chunk_ingest_with_retry(workspace_id, chunk, policy, source)
+        results = _chunk_ingest_with_retry(workspace_id, chunk, policy, source, with_rows)
         report.results.extend(results)
         if on_chunk is not None:
             on_chunk(results)
@@ -138,12 +170,16 @@ def _retryable(exc: Exception) -> bool:
 
 
 def _chunk_ingest_with_retry(
-    workspace_id: int, chunk: list[Prepared], policy: MatchPolicy, source: IngestSource
+    workspace_id: int,
+    chunk: list[Prepared],
+    policy: MatchPolicy,
+    source: IngestSource,
+    with_rows: bool = False,
 ) -> list[RecordResult]:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                results = _chunk_ingest(workspace_id, chunk, policy, source)
+                results = _chunk_ingest(workspace_id, chunk, policy, source, with_rows)
                 if policy.dry_run:
                     transaction.set_rollback(True)
                 return results
@@ -168,13 +204,13 @@ def _contacts_fetch(
         return found, {}
     fetched = fetch_matching(
         Contact,
-        STORED_COLUMNS,
+        FETCHED_COLUMNS,
         where={"workspace_id": workspace_id},
         matching={_LOOKUP_COLUMN[key]: values for key, values in wanted.items()},
         order_by="id",
         lock=True,
     )
-    rows = {row[0]: dict(zip(STORED_COLUMNS, row, strict=True)) for row in fetched}
+    rows = {row[0]: dict(zip(FETCHED_COLUMNS, row, strict=True)) for row in fetched}
     for contact_id, row in rows.items():
         for key, values in wanted.items():
             value = row[_LOOKUP_COLUMN[key]]
@@ -184,7 +220,11 @@ def _contacts_fetch(
 
 
 def _chunk_ingest(
-    workspace_id: int, chunk: list[Prepared], policy: MatchPolicy, source: IngestSource
+    workspace_id: int,
+    chunk: list[Prepared],
+    policy: MatchPolicy,
+    source: IngestSource,
+    with_rows: bool = False,
 ) -> list[RecordResult]:
     now = timezone.now()
     results = [RecordResult(p.index, Outcome.FAILED, p.describe(), issues=list(p.issues)) for p in chunk]
@@ -220,12 +260,33 @@ def _chunk_ingest(
     if not policy.dry_run:
         _contacts_write(workspace_id, slots, source, now)
         side.write(slots)
-        _history_write(slots, source, now)
     for pos, slot_key in assignment.items():
         if results[pos].outcome in (Outcome.SKIPPED, Outcome.FAILED):
             continue
         results[pos].contact_id = slots[slot_key].contact_id
+        if with_rows and not policy.dry_run:
+            results[pos].row = _stored_row(workspace_id, slots[slot_key], source, now)
     return results
+
+
+def _stored_row(workspace_id: int, slot: Slot, source: IngestSource, now: dt.datetime) -> dict[str, Any]:
+    """The contact as this chunk left it in the database, every column by attname."""
+    row = dict(slot.row)
+    row.update(
+        id=slot.contact_id,
+        public_id=slot.public_id,
+        workspace_id=workspace_id,
+        attributes=dict(slot.row["attributes"]),
+    )
+    if slot.dirty:  # written now: the stamps are this call's (see _contacts_write)
+        row.update(
+            updated_at=now,
+            last_action=source.create_action if slot.is_new else source.update_action,
+            last_source=source.name,
+            last_import_id=source.import_job_id,
+            last_api_key_id=source.api_key_id,
+        )
+    return row
 
 
 def _issue(result: RecordResult, path: str, code: str, message: str, severity: str = "error") -> None:
@@ -401,9 +462,18 @@ def _apply(slot: Slot, p: Prepared, policy: MatchPolicy, customer_id: int | None
     return changed
 
 
+_HISTORY_COLUMNS = ("contact", "at", "action", "changes", "source", "import_job", "api_key", "user")
+
+
 def _contacts_write(
     workspace_id: int, slots: dict[tuple[str, Any], Slot], source: IngestSource, now: dt.datetime
 ) -> None:
+    """Insert the new contacts, update the changed ones, and write their history rows. On PostgreSQL the
+    history rides in the same two statements (see sql.ReturnedLog / sql.RowsInsert); SQLite writes it
+    with a statement of its own."""
+    from apps.contacts.models import ContactChange
+
+    pg = _pg()
     new_slots = [s for s in slots.values() if s.is_new]
     # Insert in a stable order so two writers inserting overlapping new contacts wait instead of deadlocking.
     new_slots.sort(key=lambda s: (s.row["external_id"] or "", s.row["email"] or "", s.row["phone"] or ""))
@@ -424,14 +494,20 @@ def _contacts_write(
             ]
             for s in new_slots
         ]
+        log = ReturnedLog(
+            ContactChange,
+            _HISTORY_COLUMNS,
+            (now, "created", {}, source.name, source.import_job_id, source.api_key_id, source.user_id),
+        )
         returned = insert_rows(
             Contact,
             ("workspace", "public_id", "created_at", *columns, *_STAMP_COLUMNS),
             rows,
-            conflict=() if _pg() else None,
+            conflict=() if pg else None,
             returning=("id", "public_id"),
+            log=log if pg else None,
         )
-        if not _pg():
+        if not pg:
             returned = list(
                 Contact.objects.filter(
                     workspace_id=workspace_id, public_id__in=[s.public_id for s in new_slots]
@@ -442,11 +518,27 @@ def _contacts_write(
             raise RetryChunk(f"{len(new_slots) - len(ids)} new contacts were inserted by another writer")
         for slot in new_slots:
             slot.contact_id = ids[slot.public_id]
+        if not pg:
+            insert_rows(ContactChange, _HISTORY_COLUMNS, [(s.contact_id, *log.values) for s in new_slots])
     changed = sorted((s for s in slots.values() if not s.is_new and s.dirty), key=lambda s: s.contact_id or 0)
     if changed:
         # Send only the columns some contact of the chunk changed, plus the provenance stamps.
         touched = {name.partition(".")[0] for s in changed for name in s.changes}
         columns = [c for c in STORED_COLUMNS if c in touched]
+        history = [
+            (
+                s.contact_id,
+                now,
+                "restored" if s.restored else "updated",
+                _jsonable(s.changes),
+                source.name,
+                source.import_job_id,
+                source.api_key_id,
+                source.user_id,
+            )
+            for s in changed
+            if s.changes
+        ]
         update_rows(
             Contact,
             ("id", *columns, *_STAMP_COLUMNS),
@@ -462,44 +554,8 @@ def _contacts_write(
                 ]
                 for s in changed
             ],
+            also=RowsInsert(ContactChange, _HISTORY_COLUMNS, history),
         )
-
-
-def _history_write(slots: dict[tuple[str, Any], Slot], source: IngestSource, now: dt.datetime) -> None:
-    from apps.contacts.models import ContactChange
-
-    rows: list[tuple[Any, ...]] = []
-    for slot in slots.values():
-        if slot.is_new:
-            rows.append(
-                (
-                    slot.contact_id,
-                    now,
-                    "created",
-                    {},
-                    source.name,
-                    source.import_job_id,
-                    source.api_key_id,
-                    source.user_id,
-                )
-            )
-        elif slot.changes:
-            action = "restored" if slot.restored else "updated"
-            rows.append(
-                (
-                    slot.contact_id,
-                    now,
-                    action,
-                    _jsonable(slot.changes),
-                    source.name,
-                    source.import_job_id,
-                    source.api_key_id,
-                    source.user_id,
-                )
-            )
-    insert_rows(
-        ContactChange, ("contact", "at", "action", "changes", "source", "import_job", "api_key", "user"), rows
-    )
 
 
 def _jsonable(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -22,20 +24,89 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+@lru_cache(maxsize=1)
+def _server_binding_cursor_class() -> type[Any]:
+    import psycopg
+
+    class ServerBindingCursor(psycopg.Cursor):
+        """psycopg's cursor, which also names what it runs when it runs a prepared statement (psycopg
+        records the query only when it sends its text, and Django logs what it records)."""
+
+        def _send_query_prepared(self, name: bytes, pgq: Any, *, binary: bool | None = None) -> None:
+            self._query = pgq
+            super()._send_query_prepared(name, pgq, binary=binary)
+
+    return ServerBindingCursor
+
+
 def _cursor() -> Any:
     """A cursor for the bulk statements. On PostgreSQL, Django's psycopg cursors bind parameters client-side,
     quoting every array element in Python; a server-side binding cursor sends the arrays as typed parameters
-    (several times faster for 1000-row chunks). It is wrapped like Django's own, so queries are logged."""
+    (several times faster for 1000-row chunks) and its statements are prepared once they repeat
+    (DB_PREPARE_THRESHOLD). It is wrapped like Django's own, so queries are logged."""
     if not _is_postgres():
         return connection.cursor()
     import psycopg
     from psycopg.types.json import set_json_loads
 
     connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)
+    raw = _server_binding_cursor_class()(connection.connection)
     raw.format = psycopg.pq.Format.BINARY  # results too: no text parsing of dates and numbers
     set_json_loads(orjson.loads, raw)
     return connection._prepare_cursor(raw)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A model's table and some of its columns, resolved once per process (statement text is built from
+    these on every chunk, and a synchronous upsert is a chunk of one)."""
+
+    name: str
+    columns: tuple[str, ...]  # quoted
+    fields: tuple[models.Field[Any, Any], ...]
+    pg_types: tuple[tuple[str, str], ...]  # (array element type, cast in the SELECT)
+    converters: tuple[Callable[[Any], Any] | None, ...]
+
+
+@lru_cache(maxsize=512)
+def _table(vendor: str, model: type[models.Model], names: tuple[str, ...]) -> _Table:
+    fields: tuple[models.Field[Any, Any], ...] = tuple(
+        model._meta.get_field(name)  # type: ignore[misc]
+        for name in names
+    )
+    pg = vendor == "postgresql"
+    return _Table(
+        name=_q(model._meta.db_table),
+        columns=tuple(_q(str(f.column)) for f in fields),
+        fields=fields,
+        pg_types=tuple(_pg_array_type(f) for f in fields) if pg else (),
+        converters=tuple(_converter(f, pg) for f in fields),
+    )
+
+
+def _t(model: type[models.Model], names: Sequence[str]) -> _Table:
+    return _table(connection.vendor, model, tuple(names))
+
+
+@dataclass(frozen=True, slots=True)
+class RowsInsert:
+    """More rows for another table, written by the same statement as the rows they accompany (PostgreSQL:
+    a data-modifying CTE; SQLite: a second executemany). Saves a round trip per chunk: the contact
+    history rides on the contact writes."""
+
+    model: type[models.Model]
+    columns: tuple[str, ...]
+    rows: Sequence[Row]
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedLog:
+    """A row for another table per inserted row, written by the insert's own statement (PostgreSQL only):
+    `columns[0]` takes the inserted row's primary key, the other columns the constant `values`."""
+
+    model: type[models.Model]
+    columns: tuple[str, ...]
+    values: tuple[Any, ...]
 
 
 def fetch_matching(
@@ -66,40 +137,41 @@ def fetch_matching(
         if order_by:
             qs = qs.order_by(order_by)
         return list(qs.values_list(*columns))
-    fields = {
-        f.name: f for f in _fields(model, [*columns, *where, *matching, *([order_by] if order_by else [])])
-    }
-    fields.update({f.attname: f for f in fields.values()})
-    select = ", ".join(_q(fields[c].column) for c in columns)
-    clauses: list[str] = []
-    params: list[Any] = []
-    for name, value in where.items():
-        clauses.append(f"{_q(fields[name].column)} = %s")
-        params.append(value)
-    any_clauses = []
-    for name, values in matching.items():
-        array_type, _ = _pg_array_type(fields[name])
-        any_clauses.append(f"{_q(fields[name].column)} = ANY(%b::{array_type}[])")
-        params.append(list(values))
+    sql = _select_sql(model, tuple(columns), tuple(where), tuple(matching), combine, order_by, lock)
+    with _cursor() as cursor:
+        cursor.execute(sql, [*where.values(), *(list(values) for values in matching.values())])
+        return list(cursor.fetchall())
+
+
+@lru_cache(maxsize=256)
+def _select_sql(
+    model: type[models.Model],
+    columns: tuple[str, ...],
+    where: tuple[str, ...],
+    matching: tuple[str, ...],
+    combine: str,
+    order_by: str | None,
+    lock: bool,
+) -> str:
+    selected = _t(model, columns)
+    clauses = [f"{c} = %s" for c in _t(model, where).columns]
+    any_table = _t(model, matching)
+    any_clauses = [
+        f"{c} = ANY(%b::{array_type}[])"
+        for c, (array_type, _) in zip(any_table.columns, any_table.pg_types, strict=True)
+    ]
     if any_clauses:
         clauses.append("(" + f" {combine.upper()} ".join(any_clauses) + ")")
-    sql = f"SELECT {select} FROM {_q(model._meta.db_table)} WHERE {' AND '.join(clauses)}"  # noqa: S608
+    sql = f"SELECT {', '.join(selected.columns)} FROM {selected.name} WHERE {' AND '.join(clauses)}"  # noqa: S608
     if order_by:
-        sql += f" ORDER BY {_q(fields[order_by].column)}"
+        sql += f" ORDER BY {_t(model, [order_by]).columns[0]}"
     if lock:
         sql += " FOR UPDATE"
-    with _cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
+    return sql
 
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
-
-
-def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
-    meta = model._meta
-    return [meta.get_field(name) for name in names]  # type: ignore[misc]
 
 
 def _pg_array_type(field: models.Field[Any, Any]) -> tuple[str, str]:
@@ -114,31 +186,39 @@ def _pg_array_type(field: models.Field[Any, Any]) -> tuple[str, str]:
     return db_type, ""
 
 
-def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _date_text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _converter(field: models.Field[Any, Any], pg: bool) -> Callable[[Any], Any] | None:
+    """What a non-null value goes through before it is sent."""
     if isinstance(field, models.JSONField):
-        return lambda v: None if v is None else orjson.dumps(v).decode()
-    if _is_postgres():
+        return _json_text
+    if pg:
         return None
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
-        return lambda v: v.isoformat() if isinstance(v, dt.date) else v
+        return _date_text
     return None
 
 
-def _columns_as_arrays(fields: list[models.Field[Any, Any]], rows: Sequence[Row]) -> list[list[Any]]:
+def _columns_as_arrays(table: _Table, rows: Sequence[Row]) -> list[list[Any]]:
     arrays: list[list[Any]] = []
-    for i, field in enumerate(fields):
+    for i, conv in enumerate(table.converters):
         column = [row[i] for row in rows]
-        conv = _converter(field)
         if conv is not None:
             column = [None if v is None else conv(v) for v in column]
         arrays.append(column)
     return arrays
 
 
-def _converted_rows(fields: list[models.Field[Any, Any]], rows: Sequence[Row]) -> list[tuple[Any, ...]]:
-    converters = [_converter(f) for f in fields]
+def _converted_rows(table: _Table, rows: Sequence[Row]) -> list[tuple[Any, ...]]:
+    converters = table.converters
     if not any(converters):
         return [tuple(r) for r in rows]
     return [
@@ -147,15 +227,22 @@ def _converted_rows(fields: list[models.Field[Any, Any]], rows: Sequence[Row]) -
     ]
 
 
+def _unnest_select(table: _Table) -> tuple[str, str]:
+    """(`SELECT t.a, t.b::jsonb …`, `unnest(%b::text[], …) AS t(a, b …)`) for an INSERT … SELECT."""
+    select = ", ".join(f"t.{c}{cast}" for c, (_, cast) in zip(table.columns, table.pg_types, strict=True))
+    unnest = ", ".join(f"%b::{t}[]" for t, _ in table.pg_types)
+    return select, f"unnest({unnest}) AS t({', '.join(table.columns)})"
+
+
 def _conflict_clause(
-    conflict: Sequence[str] | None, update: Sequence[str] | None, merge_json: str | None
+    model: type[models.Model], conflict: tuple[str, ...] | None, update: tuple[str, ...] | None
 ) -> str:
     if conflict is None:
         return ""
-    target = f"({', '.join(conflict)})" if conflict else ""
+    target = f"({', '.join(_t(model, conflict).columns)})" if conflict else ""
     if not update:
         return f" ON CONFLICT {target} DO NOTHING"
-    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _t(model, update).columns)
     return f" ON CONFLICT {target} DO UPDATE SET {sets}"
 
 
@@ -167,64 +254,132 @@ def insert_rows(
     conflict: Sequence[str] | None = None,
     update: Sequence[str] | None = None,
     returning: Sequence[str] | None = None,
+    log: ReturnedLog | None = None,
 ) -> list[tuple[Any, ...]]:
     """Insert `rows` (tuples in `columns` order) in one statement.
 
     `conflict` = the conflict target columns (empty = any constraint) for ON CONFLICT; with `update` the
-    named columns take the new values, without it conflicting rows are skipped. `returning` is honoured on
-    PostgreSQL only (SQLite callers read back what they need).
+    named columns take the new values, without it conflicting rows are skipped. `returning` and `log` are
+    honoured on PostgreSQL only (SQLite callers read back what they need and write their logs themselves).
     """
     if not rows:
         return []
-    fields = _fields(model, columns)
-    cols = [_q(f.column) for f in fields]
-    table = _q(model._meta.db_table)
-    upd = [_q(f.column) for f in _fields(model, update)] if update else None
-    tail = _conflict_clause(
-        [_q(f.column) for f in _fields(model, conflict)] if conflict else conflict, upd, None
-    )
+    table = _t(model, columns)
     with _cursor() as cursor:
         if _is_postgres():
-            types = [_pg_array_type(f) for f in fields]
-            unnest = ", ".join(f"%b::{t}[]" for t, _ in types)
-            select = ", ".join(f"t.{c}{cast}" for c, (_, cast) in zip(cols, types, strict=True))
-            sql = (
-                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} "  # noqa: S608 - identifiers from models
-                f"FROM unnest({unnest}) AS t({', '.join(cols)}){tail}"
+            sql = _pg_insert_sql(
+                model,
+                tuple(columns),
+                None if conflict is None else tuple(conflict),
+                None if update is None else tuple(update),
+                tuple(returning or ()),
+                (log.model, log.columns) if log is not None else None,
             )
-            if returning:
-                sql += " RETURNING " + ", ".join(_fields_columns(model, returning))
-            cursor.execute(sql, _columns_as_arrays(fields, rows))
+            params = _columns_as_arrays(table, rows)
+            if log is not None:
+                log_table = _t(log.model, log.columns)
+                params += [
+                    v if v is None or conv is None else conv(v)
+                    for conv, v in zip(log_table.converters[1:], log.values, strict=True)
+                ]
+            cursor.execute(sql, params)
             return list(cursor.fetchall()) if returning else []
-        placeholders = ", ".join(["%s"] * len(cols))
-        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders}){tail}"  # noqa: S608
-        cursor.executemany(sql, _converted_rows(fields, rows))
+        placeholders = ", ".join(["%s"] * len(table.columns))
+        tail = _conflict_clause(
+            model, None if conflict is None else tuple(conflict), None if update is None else tuple(update)
+        )
+        sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({placeholders}){tail}"  # noqa: S608
+        cursor.executemany(sql, _converted_rows(table, rows))
         return []
 
 
-def update_rows(model: type[models.Model], columns: Sequence[str], rows: Sequence[Row]) -> None:
-    """Set `columns[1:]` on the rows whose primary key is `columns[0]`, in one statement."""
+@lru_cache(maxsize=256)
+def _pg_insert_sql(
+    model: type[models.Model],
+    columns: tuple[str, ...],
+    conflict: tuple[str, ...] | None,
+    update: tuple[str, ...] | None,
+    returning: tuple[str, ...],
+    log: tuple[type[models.Model], tuple[str, ...]] | None,
+) -> str:
+    table = _t(model, columns)
+    select, source = _unnest_select(table)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(table.columns)}) SELECT {select} "  # noqa: S608 - identifiers from models
+        f"FROM {source}{_conflict_clause(model, conflict, update)}"
+    )
+    if log is None:
+        if returning:
+            sql += " RETURNING " + ", ".join(_t(model, returning).columns)
+        return sql
+    # The log's INSERT reads the inserted rows' keys from the CTE; PostgreSQL runs a data-modifying CTE
+    # exactly once whether or not the outer query reads it.
+    pk = _q(model._meta.pk.column)
+    log_table = _t(*log)
+    returned = tuple(dict.fromkeys([pk, *_t(model, returning).columns]))
+    constants = ", ".join(f"%b::{pg_type}{cast}" for (pg_type, cast) in log_table.pg_types[1:])
+    return (
+        f"WITH ins AS ({sql} RETURNING {', '.join(returned)}), "  # noqa: S608 - identifiers from models
+        f"log AS (INSERT INTO {log_table.name} ({', '.join(log_table.columns)}) "
+        f"SELECT ins.{pk}, {constants} FROM ins) "
+        f"SELECT {', '.join(f'ins.{c}' for c in _t(model, returning).columns)} FROM ins"
+    )
+
+
+def update_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    also: RowsInsert | None = None,
+) -> None:
+    """Set `columns[1:]` on the rows whose primary key is `columns[0]`, in one statement; `also` inserts
+    rows into another table in that same statement."""
     if not rows:
+        if also is not None:
+            insert_rows(also.model, also.columns, also.rows)
         return
-    fields = _fields(model, columns)
-    cols = [_q(f.column) for f in fields]
-    table = _q(model._meta.db_table)
-    key, rest = cols[0], cols[1:]
+    table = _t(model, columns)
     with _cursor() as cursor:
         if _is_postgres():
-            types = [_pg_array_type(f) for f in fields]
-            unnest = ", ".join(f"%b::{t}[]" for t, _ in types)
-            sets = ", ".join(f"{c} = t.{c}{cast}" for c, (_, cast) in zip(rest, types[1:], strict=True))
-            sql = (
-                f"UPDATE {table} AS m SET {sets} FROM unnest({unnest}) AS t({', '.join(cols)}) "  # noqa: S608
-                f"WHERE m.{key} = t.{key}"
-            )
-            cursor.execute(sql, _columns_as_arrays(fields, rows))
+            extra = also if also is not None and also.rows else None
+            sql = _pg_update_sql(model, tuple(columns), (extra.model, extra.columns) if extra else None)
+            params = _columns_as_arrays(table, rows)
+            if extra is not None:
+                params += _columns_as_arrays(_t(extra.model, extra.columns), extra.rows)
+            cursor.execute(sql, params)
             return
+        key, rest = table.columns[0], table.columns[1:]
         sets = ", ".join(f"{c} = %s" for c in rest)
-        sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608
-        converted = _converted_rows(fields, rows)
+        sql = f"UPDATE {table.name} SET {sets} WHERE {key} = %s"  # noqa: S608
+        converted = _converted_rows(table, rows)
         cursor.executemany(sql, [(*row[1:], row[0]) for row in converted])
+    if also is not None:
+        insert_rows(also.model, also.columns, also.rows)
+
+
+@lru_cache(maxsize=256)
+def _pg_update_sql(
+    model: type[models.Model],
+    columns: tuple[str, ...],
+    also: tuple[type[models.Model], tuple[str, ...]] | None,
+) -> str:
+    table = _t(model, columns)
+    key, rest = table.columns[0], table.columns[1:]
+    unnest = ", ".join(f"%b::{t}[]" for t, _ in table.pg_types)
+    sets = ", ".join(f"{c} = t.{c}{cast}" for c, (_, cast) in zip(rest, table.pg_types[1:], strict=True))
+    sql = (
+        f"UPDATE {table.name} AS m SET {sets} FROM unnest({unnest}) AS t({', '.join(table.columns)}) "  # noqa: S608
+        f"WHERE m.{key} = t.{key}"
+    )
+    if also is None:
+        return sql
+    also_table = _t(*also)
+    select, source = _unnest_select(also_table)
+    return (
+        f"WITH upd AS ({sql}) "  # noqa: S608 - identifiers from models
+        f"INSERT INTO {also_table.name} ({', '.join(also_table.columns)}) SELECT {select} FROM {source}"
+    )
 
 
 def delete_pairs(
@@ -233,19 +388,14 @@ def delete_pairs(
     """Delete the rows whose two columns match one of `pairs`, in one statement."""
     if not pairs:
         return
-    fields = _fields(model, columns)
-    a, b = (_q(f.column) for f in fields)
-    table = _q(model._meta.db_table)
+    table = _t(model, columns)
+    a, b = table.columns
     with _cursor() as cursor:
         if _is_postgres():
             cursor.execute(
-                f"DELETE FROM {table} AS m USING unnest(%b::bigint[], %b::bigint[]) AS t(a, b) "  # noqa: S608
+                f"DELETE FROM {table.name} AS m USING unnest(%b::bigint[], %b::bigint[]) AS t(a, b) "  # noqa: S608
                 f"WHERE m.{a} = t.a AND m.{b} = t.b",
                 [[p[0] for p in pairs], [p[1] for p in pairs]],
             )
             return
-        cursor.executemany(f"DELETE FROM {table} WHERE {a} = %s AND {b} = %s", list(pairs))  # noqa: S608
-
-
-def _fields_columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
-    return [_q(f.column) for f in _fields(model, names)]
+        cursor.executemany(f"DELETE FROM {table.name} WHERE {a} = %s AND {b} = %s", list(pairs))  # noqa: S608

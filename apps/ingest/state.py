@@ -19,6 +19,15 @@ STORED_COLUMNS: tuple[str, ...] = (
     "created_at",
     "deleted_at",
 )
+# Read with them, never merged: the provenance stamps, so a stored contact's row is the whole row.
+FETCHED_COLUMNS: tuple[str, ...] = (
+    *STORED_COLUMNS,
+    "updated_at",
+    "last_action",
+    "last_source",
+    "last_import_id",
+    "last_api_key_id",
+)
 NEW_CONTACT_DEFAULTS: dict[str, Any] = dict.fromkeys(CONTACT_FIELDS) | {
     "type": "customer",
     "status": "active",

@@ -20,6 +20,9 @@ class Workspace(models.Model):
     name = models.CharField(max_length=200)
     webhook_signing_secret = models.CharField(max_length=64, default=new_signing_secret)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves on every change to the workspace's attribute or metric definitions (apps.attributes.versions),
+    # so each process can keep the definitions it has read until they change.
+    definitions_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -137,7 +137,9 @@ def redis_ready(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def running_stack(tmp_path: Path, database_url: str, **settings: str) -> Iterator[Stack]:
+def running_stack(
+    tmp_path: Path, database_url: str, *, web_workers: int = 3, **settings: str
+) -> Iterator[Stack]:
     data_dir = tmp_path
     redis_port, web_port = free_port(), free_port()
     with contextlib.ExitStack() as stack:
@@ -154,7 +156,10 @@ def running_stack(tmp_path: Path, database_url: str, **settings: str) -> Iterato
         wait_for(lambda: redis_ready(redis_port), 20, "redis")
         manage(env, "migrate", "--noinput")
         web = Proc(
-            "web", web_argv(host="127.0.0.1", port=web_port, workers=3), env, data_dir / "web.log"
+            "web",
+            web_argv(host="127.0.0.1", port=web_port, workers=web_workers),
+            env,
+            data_dir / "web.log",
         ).start()
         stack.callback(web.stop)
         worker = Proc(

@@ -8,7 +8,7 @@ import pytest
 
 from apps.contacts.models import Contact, ContactChange, Customer
 from apps.ingest.records import ContactRecord, IngestSource, MatchPolicy
-from tests.ingest.helpers import codes, contact, issue, only, rec
+from tests.ingest.helpers import SOURCE, codes, contact, issue, only, rec
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +294,49 @@ def test_customer_link_change_is_recorded(ingest, workspace):
     ingest(rec(external_id="c-1"))
     ingest(ContactRecord(fields={"external_id": "c-1"}, customer_external_id="acme"))
     assert ContactChange.objects.filter(action="updated").get().changes == {"customer_id": [None, acme.id]}
+
+
+# --- rows returned to synchronous endpoints --
+
+
+def _as_read(workspace, contact_id) -> dict:
+    stored = Contact.objects.get(workspace=workspace, pk=contact_id)
+    return {f.attname: getattr(stored, f.attname) for f in Contact._meta.concrete_fields}
+
+
+def test_with_rows_returns_each_contact_exactly_as_stored(ingest, workspace, definitions):
+    Customer.objects.create(workspace=workspace, external_id="acme", name="Acme")
+    ingest(
+        rec(external_id="kept", email="kept@example.com", first_name="Kept"),
+        rec(external_id="moved", email="moved@example.com", first_name="Old"),
+        rec(external_id="listed", email="listed@example.com"),
+    )
+    records = [
+        ContactRecord(
+            fields={"external_id": "new", "email": "New@Example.com", "phone": "+420 601 123 456"},
+            attributes={
+                "age": 41,
+                "plan": "pro",
+                "prefs": {"a": [1, 2.5]},
+                "last_contacted_at": "2025-03-01",
+            },
+            customer_external_id="acme",
+        ),
+        rec(external_id="moved", first_name="New", birth_date="1990-05-06"),
+        rec(external_id="kept", first_name="Kept"),
+        ContactRecord(fields={"external_id": "listed"}, tags_add=["vip"]),
+    ]
+    report = ingest(*records, with_rows=True)
+    assert [r.outcome for r in report.results] == ["created", "updated", "unchanged", "updated"]
+    for result in report.results:
+        assert result.row == _as_read(workspace, result.contact_id), result.outcome
+    assert report.results[0].row["last_action"] == SOURCE.create_action
+    assert report.results[2].row["updated_at"] < report.results[1].row["updated_at"]
+
+
+def test_rows_are_only_returned_when_asked_for_and_never_for_a_dry_run(ingest):
+    assert only(ingest(rec(external_id="a"))).row is None
+    dry = only(ingest(rec(external_id="b"), policy=MatchPolicy(dry_run=True), with_rows=True))
+    assert dry.outcome == "created" and dry.row is None
+    failed = only(ingest(rec(first_name="no identity"), with_rows=True))
+    assert failed.outcome == "failed" and failed.row is None

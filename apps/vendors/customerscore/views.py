@@ -21,7 +21,7 @@ from apps.core.api import MB, HubAPIView
 from apps.core.errors import ApplicationError, ErrorDetail, NotFound
 from apps.ingest.prepare import Definitions, prepare_record
 from apps.ingest.records import ContactRecord, IngestSource, Issue, MatchPolicy, Outcome, RecordResult
-from apps.ingest.services import contacts_ingest, definitions_load
+from apps.ingest.services import contacts_ingest, definitions_for
 from apps.vendors.customerscore import present, translate
 from apps.vendors.customerscore.auth import CustomerscoreKeyAuthentication
 from apps.vendors.customerscore.errors import error_body, only_methods_message
@@ -62,7 +62,7 @@ class _ContactWriteApi(CustomerscoreApi):
         self, record: ContactRecord, policy: MatchPolicy, stored: Contact | None
     ) -> tuple[RecordResult, Contact | None]:
         """Apply one record; the contact as it now is (after a dry run: as it would be), or None."""
-        definitions = definitions_load(workspace_id=self.workspace.pk)
+        definitions = definitions_for(self.workspace)
         report = contacts_ingest(
             workspace_id=self.workspace.pk,
             records=[record],

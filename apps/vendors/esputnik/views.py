@@ -10,7 +10,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.attributes.definition_rows import attribute_definition_rows
+from apps.attributes.definition_rows import attribute_definition_rows_for
 from apps.contacts.identity_search import contacts_by_identity
 from apps.contacts.selectors import contact_get, contact_with_relations
 from apps.contacts.services import contacts_erase, contacts_soft_delete
@@ -45,7 +45,7 @@ class EsputnikApiView(HubAPIView):
         )
 
     def attribute_ids(self) -> dict[str, int]:
-        return {row.codename: row.id for row in attribute_definition_rows(workspace_id=self.workspace.pk)}
+        return {row.codename: row.id for row in attribute_definition_rows_for(self.workspace)}
 
     def contact_delete(self, contact_id: int, *, erase: bool) -> Response:
         """Soft delete (the contact keeps its identity, hidden everywhere) or GDPR erasure."""
@@ -71,7 +71,7 @@ class ContactApi(EsputnikApiView):
         if not translation.ok:
             raise validation_error(translation.problems)
         workspace_id = self.workspace.pk
-        rows = attribute_definition_rows(workspace_id=workspace_id)
+        rows = attribute_definition_rows_for(self.workspace)
         warnings = translate.fields_by_id_attach(translation, {row.id: row.codename for row in rows})
         record = translation.record
         ambiguous = translate.groups_needing_lookup(record)
@@ -145,7 +145,7 @@ class ContactsApi(EsputnikApiView):
         bulk_request = bulk_translate.bulk_request_parse(request.data)
         workspace_id = self.workspace.pk
         needs_rows = self.dry_run or bool(bulk_translate.field_ids_referenced(bulk_request))
-        rows = attribute_definition_rows(workspace_id=workspace_id) if needs_rows else []
+        rows = attribute_definition_rows_for(self.workspace) if needs_rows else []
         codenames = bulk_translate.field_codenames(bulk_request, rows)
         ambiguous = bulk_translate.group_ids_needing_lookup(bulk_request)
         missing = lists_missing(workspace_id=workspace_id, public_ids=ambiguous) if ambiguous else []

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from apps.attributes.provisioning import attribute_definitions_ensure
 from apps.contacts.selectors import (
+    contact_from_row,
     contact_get,
     contact_queryset,
     contact_with_relations,
@@ -23,7 +24,7 @@ from apps.core.api import HubAPIView
 from apps.core.errors import ErrorDetail
 from apps.ingest.prepare import Definition
 from apps.ingest.records import ContactRecord, IngestSource
-from apps.ingest.services import IngestReport, contacts_ingest, definitions_load
+from apps.ingest.services import IngestReport, contacts_ingest, definitions_for
 from apps.lists.selectors import lists_missing
 from apps.vendors.notifuse import present, translate
 from apps.vendors.notifuse.auth import NotifuseAuthentication
@@ -70,10 +71,16 @@ class NotifuseView(HubAPIView):
 
     # --- the write path -------------------------------------------------------------------------------------
 
-    def ingest(self, contacts: list[translate.NotifuseContact], records: list[ContactRecord]) -> IngestReport:
+    def ingest(
+        self,
+        contacts: list[translate.NotifuseContact],
+        records: list[ContactRecord],
+        *,
+        with_rows: bool = False,
+    ) -> IngestReport:
         """Run the records through the ingest, provisioning the typed slots they use on first use."""
         workspace_id = self.workspace.pk
-        definitions = definitions_load(workspace_id=workspace_id)
+        definitions = definitions_for(self.workspace)
         missing = {
             slot: type_
             for slot, type_ in translate.slot_types(contacts).items()
@@ -99,6 +106,7 @@ class NotifuseView(HubAPIView):
                 update_action=self.update_action,
             ),
             definitions=definitions,
+            with_rows=with_rows,
         )
 
 
@@ -111,7 +119,7 @@ class ContactUpsertView(NotifuseView):
         body = self.body()
         self.check_workspace(translate.workspace_id_of(body))
         contact = translate.upsert_contact(body, default_region=self.default_region)
-        report = self.ingest([contact], [translate.record_for(contact, path="contact")])
+        report = self.ingest([contact], [translate.record_for(contact, path="contact")], with_rows=True)
         result = report.results[0]
         if not result.ok:
             raise bad_request(f"failed to upsert contact: {present.issue_text(result)}", code="not_stored")
@@ -122,9 +130,8 @@ class ContactUpsertView(NotifuseView):
                 contact, present.contact_row(stored) if stored is not None else None, timezone.now()
             )
         else:
-            saved = contact_get(workspace_id=workspace_id, pk=result.contact_id)
-            assert saved is not None  # written by this request's ingest, inside this workspace
-            row = present.contact_row(saved)
+            assert result.row is not None  # asked for with_rows
+            row = present.contact_row(contact_from_row(result.row))
         return Response(present.upsert_json(contact.email, result, row, dry_run=self.dry_run))
 
 

@@ -10,12 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.contacts.models import Contact
-from apps.contacts.selectors import contact_get, contact_queryset
+from apps.contacts.selectors import contact_from_row, contact_get, contact_queryset
 from apps.contacts.services import contacts_soft_delete
 from apps.core.api import HubAPIView
 from apps.core.errors import ErrorDetail, NotFound, validation_error
 from apps.ingest.records import IngestSource, Outcome, RecordResult
-from apps.ingest.services import contacts_ingest
+from apps.ingest.services import contacts_ingest, definitions_for
 from apps.lists.selectors import lists_missing, lists_with_counts
 from apps.vendors.trustmary import errors, present
 from apps.vendors.trustmary.auth import TrustmaryKeyAuthentication
@@ -75,22 +75,22 @@ class ContactsApi(TrustmaryApi):
             records=[upsert.record],
             policy=upsert_policy(dry_run=self.dry_run),
             source=self.source(),
+            definitions=definitions_for(self.workspace),
+            with_rows=True,
         )
         result = report.results[0]
         if not result.ok:
             raise errors.record_rejected(result.issues)
         created = result.outcome == Outcome.CREATED
-        contact = self._upsert_preview(upsert, result) if self.dry_run else self._stored(result)
+        if self.dry_run:
+            contact = self._upsert_preview(upsert, result)
+        else:
+            assert result.row is not None  # asked for with_rows
+            contact = contact_from_row(result.row)
         body = present.upsert_present(
             contact, created=created, lists_added=result.lists_added, dry_run=self.dry_run
         )
         return Response(body)
-
-    def _stored(self, result: RecordResult) -> Contact:
-        contact = contact_get(workspace_id=self.workspace.pk, include_deleted=True, pk=result.contact_id)
-        if contact is None:  # erased by another request between the write and this read
-            raise NotFound("The contact was removed while it was being stored.")
-        return contact
 
     def _upsert_preview(self, upsert: ContactUpsert, result: RecordResult) -> Contact:
         stored = None

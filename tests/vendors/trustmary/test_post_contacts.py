@@ -6,7 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.attributes.services import attribute_definition_create
+from apps.attributes.services import (
+    attribute_definition_archive,
+    attribute_definition_create,
+    attribute_definition_update,
+)
 from apps.contacts.models import Contact
 from apps.workspaces.services import api_key_create
 from tests.vendors.trustmary.conftest import (
@@ -533,6 +537,7 @@ def warm_client(workspace):
 def test_query_count_does_not_grow_with_custom_fields(warm_client, workspace):
     for i in range(10):
         attribute_definition_create(workspace=workspace, codename=f"a{i}", type="string")
+    post(warm_client, {"email": "warm@example.com"})  # reads the changed definitions once
 
     one = queries_for(warm_client, {"email": "one@example.com", "field_a0": "x"})
     ten = queries_for(warm_client, {"email": "ten@example.com", **{f"field_a{i}": "x" for i in range(10)}})
@@ -543,6 +548,33 @@ def test_query_count_does_not_grow_with_custom_fields(warm_client, workspace):
 
     assert one == ten
     assert update_one == update_ten
+
+
+def test_definitions_are_read_once_per_change_not_per_request(warm_client, workspace):
+    def definition_reads(body) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert post(warm_client, body).status_code == 200
+        return sum("attributes_attributedefinition" in q["sql"] for q in ctx.captured_queries)
+
+    assert definition_reads({"email": "a@example.com"}) == 0  # read by the fixture's request
+    attribute_definition_create(workspace=workspace, codename="plan", type="choice", choices=["free"])
+    assert definition_reads({"email": "a@example.com", "field_plan": "free"}) == 1
+    assert definition_reads({"email": "b@example.com", "field_plan": "free"}) == 0
+
+
+def test_a_changed_definition_applies_to_the_next_request(warm_client, workspace):
+    plan = attribute_definition_create(workspace=workspace, codename="plan", type="choice", choices=["free"])
+    assert post(warm_client, {"email": "a@example.com", "field_plan": "free"}).status_code == 200
+    assert post(warm_client, {"email": "a@example.com", "field_plan": "pro"}).status_code == 400
+
+    attribute_definition_update(definition=plan, label="Plan", description="", choices=["free", "pro"])
+    assert post(warm_client, {"email": "a@example.com", "field_plan": "pro"}).status_code == 200
+    assert Contact.objects.get(email="a@example.com").attributes["plan"] == "pro"
+
+    attribute_definition_archive(definition=plan)
+    response = post(warm_client, {"email": "a@example.com", "field_plan": "free"})
+    assert response.status_code == 400 and "archived" in response.content.decode()
+    assert Contact.objects.get(email="a@example.com").attributes["plan"] == "pro"
 
 
 def test_query_count_does_not_grow_with_lists(warm_client, workspace):
