@@ -27,6 +27,14 @@ class LoadResult:
     def rate(self) -> float:
         return self.count / self.elapsed if self.elapsed else 0.0
 
+    def merge(self, other: LoadResult) -> None:
+        """Add another run's requests (a round of the same endpoint): rates stay requests per second of
+        load, over the rounds' summed durations."""
+        self.latencies.extend(other.latencies)
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+        self.elapsed += other.elapsed
+
     def percentile(self, p: float) -> float:
         if not self.latencies:
             return 0.0
