@@ -39,7 +39,7 @@ def _server_binding_cursor_class() -> type[Any]:
     return ServerBindingCursor
 
 
-def _cursor() -> Any:
+def _cursor(*, reads_json: bool = False) -> Any:
     """A cursor for the bulk statements. On PostgreSQL, Django's psycopg cursors bind parameters client-side,
     quoting every array element in Python; a server-side binding cursor sends the arrays as typed parameters
     (several times faster for 1000-row chunks) and its statements are prepared once they repeat
@@ -52,7 +52,8 @@ def _cursor() -> Any:
     connection.ensure_connection()
     raw = _server_binding_cursor_class()(connection.connection)
     raw.format = psycopg.pq.Format.BINARY  # results too: no text parsing of dates and numbers
-    set_json_loads(orjson.loads, raw)
+    if reads_json:
+        set_json_loads(orjson.loads, raw)
     return connection._prepare_cursor(raw)  # type: ignore[attr-defined]
 
 
@@ -138,7 +139,7 @@ def fetch_matching(
             qs = qs.order_by(order_by)
         return list(qs.values_list(*columns))
     sql = _select_sql(model, tuple(columns), tuple(where), tuple(matching), combine, order_by, lock)
-    with _cursor() as cursor:
+    with _cursor(reads_json=True) as cursor:
         cursor.execute(sql, [*where.values(), *(list(values) for values in matching.values())])
         return list(cursor.fetchall())
 
