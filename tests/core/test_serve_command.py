@@ -40,10 +40,15 @@ def test_ipv6_host_is_bracketed():
 def test_worker_runs_beat_with_its_schedule_file(tmp_path):
     argv = serve.worker_argv(concurrency=2, beat=True, schedule_file=tmp_path / "s", node_name="n")
 
-    assert argv[:6] == [sys.executable, "-m", "celery", "-A", "contacts_admin", "worker"]
+    assert argv[:9] == ["nice", "-n", "10", sys.executable, "-m", "celery", "-A", "contacts_admin", "worker"]
     assert argv[argv.index("--schedule") + 1] == str(tmp_path / "s")
     assert "--beat" in argv
     assert argv[argv.index("--concurrency") + 1] == "2"
+
+
+def test_worker_at_the_web_servers_priority_when_asked(tmp_path):
+    argv = serve.worker_argv(concurrency=1, beat=False, schedule_file=tmp_path, node_name="n", nice=0)
+    assert argv[0] == sys.executable
 
 
 def test_worker_without_beat(tmp_path):

@@ -167,3 +167,16 @@ def test_the_completion_hook_runs_with_the_finish_or_not_at_all(workspace, test_
     import_job_run(job_id=job.pk, token="t2")
     job.refresh_from_db()
     assert (job.status, job.created, calls) == ("completed", 2, ["completed", "completed"])
+
+
+def test_import_tasks_keep_no_results():
+    """A job's state is its row; a kept result would make every publish subscribe to the result's channel."""
+    from apps.imports import tasks
+
+    for task in (
+        tasks.import_job_run_task,
+        tasks.import_jobs_sweep_task,
+        tasks.webhook_delivery_send_task,
+        tasks.webhook_deliveries_due_task,
+    ):
+        assert task.ignore_result is True, task.name

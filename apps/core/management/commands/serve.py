@@ -38,8 +38,16 @@ def web_argv(*, host: str, port: int, workers: int) -> list[str]:
     return argv
 
 
-def worker_argv(*, concurrency: int, beat: bool, schedule_file: Path, node_name: str) -> list[str]:
-    argv = [sys.executable, "-m", "celery", "-A", "contacts_admin", "worker"]
+# The worker runs at a lower CPU priority than the web server: imports are throughput work and take every
+# cycle the web leaves, while API clients and ops staff wait on the web's answers.
+WORKER_NICE = 10
+
+
+def worker_argv(
+    *, concurrency: int, beat: bool, schedule_file: Path, node_name: str, nice: int = WORKER_NICE
+) -> list[str]:
+    argv = ["nice", "-n", str(nice)] if nice else []
+    argv += [sys.executable, "-m", "celery", "-A", "contacts_admin", "worker"]
     argv += ["--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", f"{node_name}@%h"]
     # One embedded worker has no peers to sync with; skipping mingle saves a second at start.
     argv += ["--without-mingle", "--without-gossip"]
@@ -66,6 +74,12 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes.")
         parser.add_argument("--concurrency", type=int, default=2, help="Celery worker pool size.")
         parser.add_argument("--no-beat", action="store_true", help="Do not run the periodic-task scheduler.")
+        parser.add_argument(
+            "--worker-nice",
+            type=int,
+            default=WORKER_NICE,
+            help=f"CPU niceness of the worker, so the web answers first (default {WORKER_NICE}; 0: same as web).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
@@ -78,6 +92,7 @@ class Command(BaseCommand):
                     beat=not options["no_beat"],
                     schedule_file=settings.DATA_DIR / "celerybeat-schedule",
                     node_name=f"embedded-{os.getpid()}",
+                    nice=options["worker_nice"],
                 ),
             ),
         ]
