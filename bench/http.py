@@ -187,7 +187,7 @@ def bulk_bench(contacts: int) -> list[str]:
                     "customer_external_id": f"CUST{(n * 100 + i) % 100}",
                     "contact_external_id": f"{prefix}{n * 100 + i}",
                     "contact_name": f"Contact {n * 100 + i}",
-                    "attributes": {"email": f"cs{n * 100 + i}@example.com"},
+                    "attributes": {"email": f"{prefix.lower()}{n * 100 + i}@example.com"},
                     "metrics": [],
                 }
                 for i in range(100)
@@ -213,6 +213,8 @@ def bulk_bench(contacts: int) -> list[str]:
         accepted = run_load(stack.base_url, lambda n: bodies[n], clients=CLIENTS, total=len(bodies))
         finished = _wait_stored(stack, contacts)
         stored = stack.sql("SELECT count(*) FROM contacts_contact WHERE external_id LIKE 'CS%%'")[0][0]
+        if stored != contacts:
+            raise SystemExit(f"Customerscore: {stored} of {contacts} contacts stored")
         cs_rate = stored / (finished - started)
         lines.append(
             f"http bulk  Customerscore {contacts} contacts in requests of 100, {CLIENTS} clients: accept "
@@ -240,6 +242,8 @@ def bulk_bench(contacts: int) -> list[str]:
         pt_accept = run_load(stack.base_url, lambda n: pt_bodies[n], clients=2, total=len(pt_bodies))
         finished = _wait_stored(stack, contacts)
         stored_pt = stack.sql("SELECT count(*) FROM contacts_contact WHERE external_id LIKE 'PT%%'")[0][0]
+        if stored_pt != contacts:
+            raise SystemExit(f"PUSHTech: {stored_pt} of {contacts} contacts stored")
         pt_rate = stored_pt / (finished - started)
         lines.append(
             f"http bulk  PUSHTech {contacts} contacts in bulks of 5000: accept p50 {pt_accept.p50_ms:.0f} "
