@@ -56,10 +56,15 @@ class Gender(models.TextChoices):
 class Contact(models.Model):
     """A person. Optional text columns are nullable on purpose: absent, null and "" are three states."""
 
-    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="contacts")
+    # Indexes are kept to what reads need: every insert pays for each one. The workspace is the first column
+    # of the unique constraints below, which serve it; the nullable links get partial indexes that rows
+    # without the link (most of them) do not enter.
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="contacts", db_index=False
+    )
     public_id = models.CharField(max_length=16, default=new_contact_public_id, editable=False)
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts", db_index=False
     )
     external_id = models.CharField(max_length=255, null=True, blank=True)
     email = models.CharField(max_length=254, null=True, blank=True)
@@ -88,10 +93,20 @@ class Contact(models.Model):
     last_action = models.CharField(max_length=32, null=True, blank=True)
     last_source = models.CharField(max_length=32, null=True, blank=True)
     last_import = models.ForeignKey(
-        "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "imports.ImportJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     last_api_key = models.ForeignKey(
-        "workspaces.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "workspaces.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     tags = models.ManyToManyField("contacts.Tag", through="contacts.ContactTag", related_name="contacts")
 
@@ -107,6 +122,13 @@ class Contact(models.Model):
             models.Index(fields=["workspace", "phone"], name="contact_ws_phone"),
             models.Index(fields=["workspace", "created_at", "id"], name="contact_ws_created"),
             models.Index(fields=["workspace", "updated_at", "id"], name="contact_ws_updated"),
+            models.Index(fields=["customer"], condition=Q(customer__isnull=False), name="contact_customer"),
+            models.Index(
+                fields=["last_import"], condition=Q(last_import__isnull=False), name="contact_last_import"
+            ),
+            models.Index(
+                fields=["last_api_key"], condition=Q(last_api_key__isnull=False), name="contact_last_api_key"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -206,23 +228,47 @@ class ConsentRecord(models.Model):
 class ContactChange(models.Model):
     """Field-level history: what one write changed on a contact, and who or what made it."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="changes")
+    # change_contact_at serves the contact; the optional links get partial indexes (for their SET NULL on
+    # delete), which the rows without them skip: a synchronous upsert's history row has no job or user.
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="changes", db_index=False)
     at = models.DateTimeField()
     action = models.CharField(max_length=16)  # created / updated / deleted / restored
     changes = models.JSONField(default=dict)  # field -> [old, new]
     source = models.CharField(max_length=32, blank=True, default="")
     import_job = models.ForeignKey(
-        "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "imports.ImportJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     api_key = models.ForeignKey(
-        "workspaces.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "workspaces.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
-        indexes = [models.Index(fields=["contact", "-at"], name="change_contact_at")]
+        indexes = [
+            models.Index(fields=["contact", "-at"], name="change_contact_at"),
+            models.Index(
+                fields=["import_job"], condition=Q(import_job__isnull=False), name="change_import_job"
+            ),
+            models.Index(fields=["api_key"], condition=Q(api_key__isnull=False), name="change_api_key"),
+            models.Index(fields=["user"], condition=Q(user__isnull=False), name="change_user"),
+        ]
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

@@ -90,3 +90,19 @@ def test_bench_dashboard_fails_when_a_budgeted_page_is_over_budget(workspace, ad
 def test_bench_dashboard_needs_a_member(workspace):
     with pytest.raises(CommandError):
         call_command("bench_dashboard", workspace=workspace.public_id, runs=1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="index definitions are read from pg_indexes")
+def test_contact_writes_maintain_only_the_indexes_reads_need(db):
+    """Every contact insert pays for each index: no index that another one's leading column already serves,
+    and the optional links are partial indexes that rows without the link skip."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE tablename IN ('contacts_contact', 'contacts_contactchange')"
+        )
+        indexes = dict(cursor.fetchall())
+    columns = {name: definition.split("(", 1)[1] for name, definition in indexes.items()}
+    assert not [n for n, c in columns.items() if c.startswith(("workspace_id)", "contact_id)"))]
+    for name in ("contact_customer", "contact_last_import", "contact_last_api_key", "change_import_job"):
+        assert "IS NOT NULL" in indexes[name], name

@@ -78,7 +78,7 @@ class Command(BaseCommand):
             "--worker-nice",
             type=int,
             default=WORKER_NICE,
-            help=f"CPU niceness of the worker, so the web answers first (default {WORKER_NICE}; 0: same as web).",
+            help=f"CPU niceness of the worker, so the web answers first (default {WORKER_NICE}; 0: as web).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
