@@ -124,12 +124,6 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-else:
-    # psycopg prepares a statement on a connection once it has run this many times there: the ingest's
-    # statements (apps.ingest.sql) are few and repeated on every chunk and sync upsert, and preparing them
-    # saves PostgreSQL planning them each time. 0 turns it off (behind a pgbouncer in transaction mode).
-    _prepare = env_int("DB_PREPARE_THRESHOLD", 5)
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = _prepare if _prepare > 0 else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -24,33 +24,20 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-@lru_cache(maxsize=1)
-def _server_binding_cursor_class() -> type[Any]:
-    import psycopg
-
-    class ServerBindingCursor(psycopg.Cursor):
-        """psycopg's cursor, which also names what it runs when it runs a prepared statement (psycopg
-        records the query only when it sends its text, and Django logs what it records)."""
-
-        def _send_query_prepared(self, name: bytes, pgq: Any, *, binary: bool | None = None) -> None:
-            self._query = pgq
-            super()._send_query_prepared(name, pgq, binary=binary)
-
-    return ServerBindingCursor
-
-
 def _cursor(*, reads_json: bool = False) -> Any:
     """A cursor for the bulk statements. On PostgreSQL, Django's psycopg cursors bind parameters client-side,
     quoting every array element in Python; a server-side binding cursor sends the arrays as typed parameters
-    (several times faster for 1000-row chunks) and its statements are prepared once they repeat
-    (DB_PREPARE_THRESHOLD). It is wrapped like Django's own, so queries are logged."""
+    (several times faster for 1000-row chunks). It is wrapped like Django's own, so queries are logged.
+
+    Its statements are not prepared: PostgreSQL's generic plan for `col = ANY($1)` with 1000-element arrays
+    scans the table, and seeding slowed tenfold as the table grew."""
     if not _is_postgres():
         return connection.cursor()
     import psycopg
     from psycopg.types.json import set_json_loads
 
     connection.ensure_connection()
-    raw = _server_binding_cursor_class()(connection.connection)
+    raw = psycopg.Cursor(connection.connection)
     raw.format = psycopg.pq.Format.BINARY  # results too: no text parsing of dates and numbers
     if reads_json:
         set_json_loads(orjson.loads, raw)

@@ -132,14 +132,8 @@ def test_history_rides_on_the_contact_statements_on_postgresql(workspace):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-def test_prepared_statements_are_logged_with_their_text(workspace):
-    """Once a statement repeats it runs prepared; Django's query log still shows what ran."""
-    for n in range(8):
-        with CaptureQueriesContext(connection) as captured:
-            contacts_ingest(
-                workspace_id=workspace.id,
-                records=[ContactRecord(fields={"external_id": f"p{n}"})],
-                source=SOURCE,
-            )
-        assert all(q["sql"] for q in captured.captured_queries), captured.captured_queries
-        assert any(q["sql"].startswith("WITH ins AS (INSERT") for q in captured.captured_queries)
+def test_the_ingest_statements_are_never_prepared(db):
+    """A prepared look-up runs on PostgreSQL's generic plan after five uses, and for `= ANY($1)` with a
+    chunk's 1000 values that plan scans the table: seeding 40,000 contacts took 50 s instead of 8."""
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold is None
